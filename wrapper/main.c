@@ -1,0 +1,237 @@
+/*
+ * main.c - smshim's command line: which job, which command, and nothing
+ * else.  Every failure has been reported where it was understood; main
+ * only turns it into output/failure and an exit code.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "buf.h"
+#include "config.h"
+#include "env.h"
+#include "failure.h"
+#include "hardware.h"
+#include "job.h"
+#include "log.h"
+#include "model.h"
+#include "output.h"
+#include "pyjson.h"
+#include "run.h"
+#include "smshim.h"
+
+extern char **environ;
+
+static const char usage_text[] =
+	"Usage: smshim [OPTIONS] -- COMMAND [ARG...]\n"
+	"       smshim [OPTIONS] env [--format=json|shell|dotenv]\n"
+	"       smshim [OPTIONS] args [--format=json|shell]\n"
+	"       smshim --help | --version\n"
+	"\n"
+	"Give any program the environment of a SageMaker training job.\n"
+	"\n"
+	"  -- COMMAND [ARG...]  run COMMAND with the SM_* variables set and the\n"
+	"                       hyperparameters appended to its arguments\n"
+	"  env                  print the variables smshim sets (json: the SM_*\n"
+	"                       variables as one object; shell: export lines;\n"
+	"                       dotenv: NAME=value lines)\n"
+	"  args                 print the hyperparameters as script arguments\n"
+	"\n"
+	"Options:\n"
+	"  --base-dir=DIR  the job's directory (default: $SAGEMAKER_BASE_DIR, else /opt/ml);\n"
+	"                  the command sees it as SAGEMAKER_BASE_DIR\n"
+	"  -h, --help      show this help\n"
+	"  -V, --version   show the version\n"
+	"\n"
+	"Environment:\n"
+	"  SMSHIM_NUM_CPUS, SMSHIM_NUM_GPUS, SMSHIM_NUM_NEURONS  pin a count instead of\n"
+	"                  detecting it\n"
+	"\n"
+	"Exit status: the command's own; 126 or 127 when it cannot be started;\n"
+	"64 usage, 65 malformed job files, 66 missing job files, 70 internal error.\n"
+	"See smshim(1).\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("smshim: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\nTry 'smshim --help'.\n", stderr);
+	va_end(ap);
+	return SMSHIM_EXIT_USAGE;
+}
+
+static int write_all(const struct buf *b)
+{
+	size_t off = 0;
+	while (off < b->len) {
+		ssize_t n = write(STDOUT_FILENO, b->data + off, b->len - off);
+		if (n <= 0)
+			return log_fail(SMSHIM_EXIT_SOFTWARE, "cannot write to standard output");
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+/* Take the job's own log level, sagemaker_container_log_level, when it is a number. */
+static void use_job_log_level(const struct job *job)
+{
+	const cJSON *level = cJSON_GetObjectItemCaseSensitive(job->sagemaker_params,
+							      "sagemaker_container_log_level");
+	if (pyjson_is_int(level))
+		log_set_level(atoi(level->valuestring));
+}
+
+/* Everything a command needs: job, model, arguments, variables. */
+struct prepared {
+	struct job job;
+	cJSON *args;
+	cJSON *vars;
+};
+
+static void prepared_free(struct prepared *p)
+{
+	cJSON_Delete(p->vars);
+	cJSON_Delete(p->args);
+	job_free(&p->job);
+}
+
+static int prepare(struct prepared *p, int need_vars)
+{
+	struct hardware hw;
+	memset(p, 0, sizeof *p);
+	if (config_load(&p->job, config_base_dir()) < 0)
+		return -1;
+	use_job_log_level(&p->job);
+	p->args = args_build(p->job.hyperparameters);
+	if (!need_vars)
+		return 0;
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(p->job.resource_config,
+							     "current_instance_type");
+	if (hardware_detect(&hw, type ? type->valuestring : NULL) < 0 ||
+	    model_build(&p->job, &hw) < 0)
+		return -1;
+	p->vars = env_build(&p->job, p->args);
+	return p->vars ? 0 : -1;
+}
+
+static int parse_format(int argc, char **argv, const char *what, int allow_dotenv,
+			enum output_format *format)
+{
+	*format = OUTPUT_JSON;
+	for (int i = 0; i < argc; i++) {
+		const char *f = NULL;
+		if (strncmp(argv[i], "--format=", 9) == 0)
+			f = argv[i] + 9;
+		else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+			f = argv[++i];
+		else
+			return usage_error("unexpected argument '%s' for %s", argv[i], what);
+		if (strcmp(f, "json") == 0)
+			*format = OUTPUT_JSON;
+		else if (strcmp(f, "shell") == 0)
+			*format = OUTPUT_SHELL;
+		else if (strcmp(f, "dotenv") == 0 && allow_dotenv)
+			*format = OUTPUT_DOTENV;
+		else
+			return usage_error("unknown format '%s'", f);
+	}
+	return 0;
+}
+
+/* `smshim env` (is_env) or `smshim args`: print, and write nothing else. */
+static int cmd_print(int argc, char **argv, int is_env)
+{
+	enum output_format format;
+	int rc = parse_format(argc, argv, is_env ? "env" : "args", is_env, &format);
+	if (rc)
+		return rc;
+	struct prepared p;
+	struct buf out = {0};
+	if (prepare(&p, is_env) < 0 ||
+	    (!is_env && format == OUTPUT_SHELL &&
+	     args_check_portable(p.args, p.job.hyperparameters, p.job.hyperparameters_file) < 0)) {
+		rc = log_failure_code();
+	} else {
+		if (is_env)
+			output_env(&out, p.vars, format);
+		else
+			output_args(&out, p.args, format);
+		if (write_all(&out) < 0)
+			rc = log_failure_code();
+	}
+	buf_free(&out);
+	prepared_free(&p);
+	return rc;
+}
+
+/* The job could not be set up: say so in output/failure too, then stop. */
+static int job_failed(struct prepared *p)
+{
+	int code = log_failure_code();
+	if (p->job.output_dir)
+		failure_write(p->job.output_dir, log_failure_text());
+	prepared_free(p);
+	return code ? code : SMSHIM_EXIT_SOFTWARE;
+}
+
+static int cmd_run(char **cmd)
+{
+	struct prepared p;
+	if (prepare(&p, 1) < 0 || args_check_portable(p.args, p.job.hyperparameters, p.job.hyperparameters_file) < 0)
+		return job_failed(&p);
+	char **argv = run_argv(cmd, p.args);
+	char **envp = env_merge(environ, p.vars);
+	if (run_check_size(argv, envp) == 0)
+		run_exec(argv, envp); /* returns only on failure */
+	free(argv);
+	env_free(envp);
+	return job_failed(&p);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"base-dir", required_argument, NULL, 'b'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	pyjson_init();
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			/* the flag and SAGEMAKER_BASE_DIR are one setting */
+			if (setenv(SMSHIM_ENV_BASE_DIR, optarg, 1) < 0)
+				return SMSHIM_EXIT_SOFTWARE;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return fflush(stdout) == 0 ? 0 : SMSHIM_EXIT_SOFTWARE;
+		case 'V':
+			printf("smshim %s\n", SMSHIM_VERSION);
+			return fflush(stdout) == 0 ? 0 : SMSHIM_EXIT_SOFTWARE;
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("no command given");
+	const char *sub = argv[optind];
+	if (strcmp(argv[optind - 1], "--") == 0 && optind > 1) {
+		/* getopt stopped at "--": what follows is the command */
+		return cmd_run(argv + optind);
+	}
+	if (strcmp(sub, "env") == 0 || strcmp(sub, "args") == 0)
+		return cmd_print(argc - optind - 1, argv + optind + 1, strcmp(sub, "env") == 0);
+	return usage_error("unknown command '%s' (a program to run goes after --)", sub);
+}
