@@ -30,6 +30,9 @@ SANITIZE ?=
 
 PKG_CONFIG ?= pkg-config
 PKGS := libcjson
+# libcurl and libarchive are opened with dlopen() when a job needs them
+# (wrapper/dl.c): only their headers are needed to build
+DL_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl libarchive 2>/dev/null)
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral -Wvla
@@ -45,10 +48,10 @@ endif
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
-ALL_CFLAGS = $(BASE_CPPFLAGS) $(WARN) $(HARDEN_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = $(BASE_CPPFLAGS) $(WARN) $(HARDEN_CFLAGS) $(PKG_CFLAGS) $(DL_CFLAGS) $(CFLAGS)
 # libunistring is linked statically: loading its 2 MB and relocating it
 # costs every smshim start about 0.3 ms (docs/performance.md)
-WRAPPER_LIBS = $(PKG_LIBS) -Wl,-Bstatic -lunistring -Wl,-Bdynamic
+WRAPPER_LIBS = $(PKG_LIBS) -Wl,-Bstatic -lunistring -Wl,-Bdynamic -ldl
 
 WRAPPER_SRC := $(wildcard wrapper/*.c)
 WRAPPER_OBJ := $(patsubst wrapper/%.c,$(BUILD)/obj/wrapper/%.o,$(WRAPPER_SRC))

@@ -24,8 +24,10 @@
 #define SMSHIM_ENV_PYTHON "SMSHIM_PYTHON"           /* interpreter for Python entry points */
 #define SMSHIM_ENV_STOP_TIMEOUT "SMSHIM_STOP_TIMEOUT" /* seconds between SIGTERM and SIGKILL */
 #define SMSHIM_ENV_LOG_LEVEL "SMSHIM_LOG_LEVEL"     /* debug|info|warning|error */
-#define SMSHIM_ENV_SKIP_DNS_WAIT "SMSHIM_SKIP_DNS_WAIT"
-#define SMSHIM_ENV_DNS_TIMEOUT "SMSHIM_DNS_TIMEOUT"   /* seconds to wait for hosts */
+#define SMSHIM_ENV_SKIP_DNS_WAIT "SMSHIM_SKIP_DNS_WAIT" /* "1": do not wait for hosts */
+#define SMSHIM_ENV_DNS_TIMEOUT "SMSHIM_DNS_TIMEOUT"     /* seconds to wait for hosts */
+#define SMSHIM_ENV_CODE_MAX_BYTES "SMSHIM_CODE_MAX_BYTES" /* unpacked code, all files */
+#define SMSHIM_ENV_CODE_MAX_FILES "SMSHIM_CODE_MAX_FILES" /* unpacked code, entries */
 
 /* The preload library's own switches. */
 #define SMSHIM_ENV_DISABLE "SMSHIM_DISABLE"     /* "1": the library does nothing */
@@ -64,5 +66,7 @@
 #define SMSHIM_CONFIG_MAX_BYTES (16u * 1024 * 1024) /* one config file */
 #define SMSHIM_JSON_MAX_DEPTH 900                  /* nesting in any JSON text */
 #define SMSHIM_FAILURE_MAX_BYTES 1024              /* what SageMaker shows of output/failure */
+#define SMSHIM_CODE_MAX_BYTES_DEFAULT (10ull << 30) /* 10 GiB of unpacked code */
+#define SMSHIM_CODE_MAX_FILES_DEFAULT 1000000ull    /* entries in the code archive */
 
 #endif /* SMSHIM_H */

@@ -24,19 +24,6 @@ extern char **environ;
 #define PROBE_TIMEOUT_MS 60000
 #define PROBE_MAX_OUTPUT (4u * 1024 * 1024)
 
-int hardware_parse_count(const char *text, long long *out)
-{
-	char *end;
-	if (!text[0] || text[0] == '-' || text[0] == '+' || text[0] == ' ')
-		return -1;
-	errno = 0;
-	long long v = strtoll(text, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -157,31 +144,14 @@ static long long count_neurons(const char *instance_type)
 	return n;
 }
 
-static int pinned(const char *var, long long *out)
+void hardware_detect(struct hardware *hw, const struct settings *s, const char *instance_type)
 {
-	const char *v = getenv(var);
-	if (!v)
-		return 0;
-	if (hardware_parse_count(v, out) < 0)
-		return log_fail(SMSHIM_EXIT_USAGE, "%s=%s: expected a whole number >= 0", var, v);
-	return 1;
-}
-
-int hardware_detect(struct hardware *hw, const char *instance_type)
-{
-	/* every override is checked before anything is detected */
-	int cpus = pinned(SMSHIM_ENV_NUM_CPUS, &hw->cpus);
-	int gpus = cpus < 0 ? -1 : pinned(SMSHIM_ENV_NUM_GPUS, &hw->gpus);
-	int neurons = gpus < 0 ? -1 : pinned(SMSHIM_ENV_NUM_NEURONS, &hw->neurons);
-	if (neurons < 0)
-		return -1;
-	if (!cpus) {
+	if (s->num_cpus >= 0) {
+		hw->cpus = s->num_cpus;
+	} else {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		hw->cpus = n > 0 ? n : 1;
 	}
-	if (!gpus)
-		hw->gpus = count_gpus();
-	if (!neurons)
-		hw->neurons = count_neurons(instance_type);
-	return 0;
+	hw->gpus = s->num_gpus >= 0 ? s->num_gpus : count_gpus();
+	hw->neurons = s->num_neurons >= 0 ? s->num_neurons : count_neurons(instance_type);
 }

@@ -11,20 +11,15 @@ struct hardware {
 	long long neurons;
 };
 
+#include "settings.h"
+
 /*
- * Each count is its SMSHIM_NUM_* variable when set, else detected:
+ * Each count is its SMSHIM_NUM_* setting when set, else detected:
  * CPUs online; GPUs listed by `nvidia-smi --list-gpus` (0 when it is not on
  * PATH or fails); Neuron cores 64 on trn2.48xlarge, else the sum of
  * nc_count in `neuron-ls -j` (0 when it is not on PATH or fails).  A
  * program is only started when it is installed and its count not pinned.
- * Returns 0, or -1 after log_fail() for an override that is not a count.
  */
-int hardware_detect(struct hardware *hw, const char *instance_type);
-
-/*
- * Parse a non-negative decimal count from an SMSHIM_* variable.
- * Returns 0 with *out set, or -1 (nothing logged).
- */
-int hardware_parse_count(const char *text, long long *out);
+void hardware_detect(struct hardware *hw, const struct settings *s, const char *instance_type);
 
 #endif

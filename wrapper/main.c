@@ -22,6 +22,7 @@
 #include "output.h"
 #include "pyjson.h"
 #include "run.h"
+#include "settings.h"
 #include "smshim.h"
 
 extern char **environ;
@@ -44,12 +45,16 @@ static const char usage_text[] =
 	"Options:\n"
 	"  --base-dir=DIR  the job's directory (default: $SAGEMAKER_BASE_DIR, else /opt/ml);\n"
 	"                  the command sees it as SAGEMAKER_BASE_DIR\n"
+	"  --entry         COMMAND is the container's entry point (implied when smshim is\n"
+	"                  PID 1): the \"train\" argument SageMaker appends is dropped\n"
+	"                  unless SMSHIM_TRAIN_ARG=keep\n"
 	"  -h, --help      show this help\n"
 	"  -V, --version   show the version\n"
 	"\n"
 	"Environment:\n"
 	"  SMSHIM_NUM_CPUS, SMSHIM_NUM_GPUS, SMSHIM_NUM_NEURONS  pin a count instead of\n"
 	"                  detecting it\n"
+	"  SMSHIM_TRAIN_ARG  drop (default) or keep SageMaker's \"train\" argument (--entry)\n"
 	"\n"
 	"Exit status: the command's own; 126 or 127 when it cannot be started;\n"
 	"64 usage, 65 malformed job files, 66 missing job files, 70 internal error.\n"
@@ -80,17 +85,23 @@ static int write_all(const struct buf *b)
 	return 0;
 }
 
-/* Take the job's own log level, sagemaker_container_log_level, when it is a number. */
-static void use_job_log_level(const struct job *job)
+/*
+ * The log level: SMSHIM_LOG_LEVEL, else the job's own
+ * sagemaker_container_log_level when it is a number, else INFO.
+ */
+static void use_log_level(const struct job *job, const struct settings *s)
 {
 	const cJSON *level = cJSON_GetObjectItemCaseSensitive(job->sagemaker_params,
 							      "sagemaker_container_log_level");
-	if (pyjson_is_int(level))
+	if (s->log_level >= 0)
+		log_set_level(s->log_level);
+	else if (pyjson_is_int(level))
 		log_set_level(atoi(level->valuestring));
 }
 
-/* Everything a command needs: job, model, arguments, variables. */
+/* Everything a command needs: settings, job, model, arguments, variables. */
 struct prepared {
+	struct settings settings;
 	struct job job;
 	cJSON *args;
 	cJSON *vars;
@@ -103,20 +114,25 @@ static void prepared_free(struct prepared *p)
 	job_free(&p->job);
 }
 
+/* Settings, then the job; the model and variables only when need_vars. */
 static int prepare(struct prepared *p, int need_vars)
 {
 	struct hardware hw;
 	memset(p, 0, sizeof *p);
+	if (settings_load(&p->settings) < 0)
+		return -1;
+	if (p->settings.log_level >= 0)
+		log_set_level(p->settings.log_level);
 	if (config_load(&p->job, config_base_dir()) < 0)
 		return -1;
-	use_job_log_level(&p->job);
+	use_log_level(&p->job, &p->settings);
 	p->args = args_build(p->job.hyperparameters);
 	if (!need_vars)
 		return 0;
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(p->job.resource_config,
 							     "current_instance_type");
-	if (hardware_detect(&hw, type ? type->valuestring : NULL) < 0 ||
-	    model_build(&p->job, &hw) < 0)
+	hardware_detect(&hw, &p->settings, type ? type->valuestring : NULL);
+	if (model_build(&p->job, &hw) < 0)
 		return -1;
 	p->vars = env_build(&p->job, p->args);
 	return p->vars ? 0 : -1;
@@ -182,11 +198,36 @@ static int job_failed(struct prepared *p)
 	return code ? code : SMSHIM_EXIT_SOFTWARE;
 }
 
-static int cmd_run(char **cmd)
+/*
+ * SageMaker appends "train" to the container's ENTRYPOINT.  For a command
+ * that is the entry point, drop it unless SMSHIM_TRAIN_ARG=keep: scripts
+ * written for the toolkit's script mode take only --key value arguments.
+ */
+static void drop_train_arg(char **cmd, int entry, const struct settings *s)
+{
+	if (!entry || s->keep_train_arg)
+		return;
+	size_t n = 0;
+	while (cmd[n])
+		n++;
+	if (n >= 2 && strcmp(cmd[n - 1], "train") == 0) {
+		cmd[n - 1] = NULL;
+		log_info("dropped the \"train\" argument SageMaker appends (%s=keep keeps it)",
+			 SMSHIM_ENV_TRAIN_ARG);
+	}
+}
+
+static int cmd_run(char **cmd, int entry)
 {
 	struct prepared p;
-	if (prepare(&p, 1) < 0 || args_check_portable(p.args, p.job.hyperparameters, p.job.hyperparameters_file) < 0)
+	if (prepare(&p, 1) < 0 ||
+	    args_check_portable(p.args, p.job.hyperparameters, p.job.hyperparameters_file) < 0)
 		return job_failed(&p);
+	drop_train_arg(cmd, entry, &p.settings);
+	/* every process below is under smshim: libsmshim.so must leave it alone */
+	char pid[24];
+	snprintf(pid, sizeof pid, "%ld", (long)getpid());
+	cJSON_AddItemToObject(p.vars, SMSHIM_ENV_ACTIVE, cJSON_CreateString(pid));
 	char **argv = run_argv(cmd, p.args);
 	char **envp = env_merge(environ, p.vars);
 	if (run_check_size(argv, envp) == 0)
@@ -200,19 +241,23 @@ int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"base-dir", required_argument, NULL, 'b'},
+		{"entry", no_argument, NULL, 'e'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	pyjson_init();
 	opterr = 0;
-	int c;
+	int c, entry = getpid() == 1;
 	while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			/* the flag and SAGEMAKER_BASE_DIR are one setting */
 			if (setenv(SMSHIM_ENV_BASE_DIR, optarg, 1) < 0)
 				return SMSHIM_EXIT_SOFTWARE;
+			break;
+		case 'e':
+			entry = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -229,7 +274,7 @@ int main(int argc, char **argv)
 	const char *sub = argv[optind];
 	if (strcmp(argv[optind - 1], "--") == 0 && optind > 1) {
 		/* getopt stopped at "--": what follows is the command */
-		return cmd_run(argv + optind);
+		return cmd_run(argv + optind, entry);
 	}
 	if (strcmp(sub, "env") == 0 || strcmp(sub, "args") == 0)
 		return cmd_print(argc - optind - 1, argv + optind + 1, strcmp(sub, "env") == 0);

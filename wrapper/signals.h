@@ -1,0 +1,44 @@
+/*
+ * signals.h - smshim receives signals synchronously, never in handlers.
+ *
+ * At start the signals smshim cares about are blocked; the supervisor then
+ * reads them from a signalfd, and long steps before any child exists
+ * (fetching code, waiting for hosts) poll signals_stop_requested().
+ */
+#ifndef SMSHIM_SIGNALS_H
+#define SMSHIM_SIGNALS_H
+
+#include <signal.h>
+
+/*
+ * Block every signal smshim forwards or acts on (all but the synchronous
+ * ones: SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS), and
+ * ignore SIGTTIN/SIGTTOU so that smshim never stops on a terminal.  Call
+ * once, before any child or thread exists.  Returns 0, or -1 after
+ * log_fail().
+ */
+int signals_block(void);
+
+/* The blocked set (for a signalfd). */
+const sigset_t *signals_blocked(void);
+
+/*
+ * Put a child back to the signal state smshim started with: the original
+ * mask and SIGTTIN/SIGTTOU dispositions.  For a forked child before exec.
+ */
+void signals_restore_in_child(void);
+
+/*
+ * A stop signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT) that arrived while no
+ * child runs: returns its number, or 0.  Never waits.  Once one has been
+ * seen, every later call returns it too.
+ */
+int signals_stop_requested(void);
+
+/*
+ * Wait up to `ms` milliseconds unless a stop signal arrives.  Returns 0
+ * after the full wait, or the stop signal's number.
+ */
+int signals_sleep_ms(long ms);
+
+#endif
