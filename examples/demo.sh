@@ -1,7 +1,7 @@
 #!/bin/sh
 # examples/demo.sh - what `make demo` runs: the example job under
 # examples/job, copied to build/demo/ (so the repository stays clean), run
-# through smshim exactly as SageMaker would start it.
+# through `smshim train` exactly as SageMaker would start it.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 smshim="${SMSHIM:-$root/build/bin/smshim}"
@@ -17,9 +17,8 @@ echo
 echo "== smshim args (the script's arguments)"
 SAGEMAKER_BASE_DIR="$job" "$smshim" args --format=shell
 echo
-echo "== cd code && smshim -- python3 train.py"
-cd "$job/code"
-SAGEMAKER_BASE_DIR="$job" "$smshim" -- python3 train.py
+echo "== smshim train (what SageMaker's docker run IMAGE train does)"
+SAGEMAKER_BASE_DIR="$job" "$smshim" train
 echo
 echo "== the model SageMaker would upload: $job/model/model.json"
 cat "$job/model/model.json"

@@ -42,6 +42,15 @@
 #define SMSHIM_ENV_ACTIVE "SMSHIM_ACTIVE"
 
 /*
+ * How the preload library hands the entry process over:
+ *     execve(<smshim>, {SMSHIM_PROGRAM, SMSHIM_OPT_ENTRY, "--", argv...})
+ * where <smshim> is $SMSHIM_WRAPPER, else <libdir>/../bin/SMSHIM_PROGRAM
+ * beside the library, else the install prefix's bin/SMSHIM_PROGRAM.
+ */
+#define SMSHIM_PROGRAM "smshim"
+#define SMSHIM_OPT_ENTRY "--entry"
+
+/*
  * Exit codes.  A supervised command's own status passes through unchanged
  * (0-255, 128+N for death by signal N, 126 and 127 when it cannot be
  * started).  smshim's own failures use these codes, taken from sysexits(3);
@@ -51,7 +60,7 @@
 #define SMSHIM_EXIT_USAGE 64       /* bad command line or SMSHIM_* value */
 #define SMSHIM_EXIT_DATA 65        /* a config file is malformed or holds bad values */
 #define SMSHIM_EXIT_NOINPUT 66     /* a config file is missing or unreadable */
-#define SMSHIM_EXIT_UNAVAILABLE 69 /* user code or a host could not be reached */
+#define SMSHIM_EXIT_UNAVAILABLE 69 /* something the job needs is unavailable */
 #define SMSHIM_EXIT_SOFTWARE 70    /* internal error (out of memory) */
 #define SMSHIM_EXIT_OSERR 71       /* the system refused (fork, pipe, signals) */
 #define SMSHIM_EXIT_CANTCREAT 73   /* code/, output/ or a temporary file can't be written */

@@ -72,11 +72,11 @@ setup() {
 
 @test "a command that does not exist: 127; one that cannot be executed: 126" {
 	run -127 --separate-stderr "$SMSHIM" -- "$BATS_TEST_TMPDIR/none"
-	assert_one_error_line "cannot start $BATS_TEST_TMPDIR/none: No such file or directory"
+	assert_error_line "cannot start $BATS_TEST_TMPDIR/none: No such file or directory"
 	rm "$JOB/output/failure"
 	touch "$BATS_TEST_TMPDIR/plain"
 	run -126 --separate-stderr "$SMSHIM" -- "$BATS_TEST_TMPDIR/plain"
-	assert_one_error_line "cannot start $BATS_TEST_TMPDIR/plain: Permission denied"
+	assert_error_line "cannot start $BATS_TEST_TMPDIR/plain: Permission denied"
 }
 
 @test "the command's exit status passes through" {

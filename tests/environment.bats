@@ -78,28 +78,28 @@ training_env() {
 
 @test "SAGEMAKER_REGION: the hyperparameter, else boto3's default region" {
 	job_with_hps '{"sagemaker_region": "\"eu-west-1\""}'
-	AWS_DEFAULT_REGION=us-east-2 run "$SMSHIM" -- sh -c 'echo "$SAGEMAKER_REGION"'
+	AWS_DEFAULT_REGION=us-east-2 run --separate-stderr "$SMSHIM" -- sh -c 'echo "$SAGEMAKER_REGION"'
 	assert_eq "$output" eu-west-1
 	job_with_hps '{}'
-	AWS_DEFAULT_REGION=us-east-2 run "$SMSHIM" -- sh -c 'echo "$SAGEMAKER_REGION"'
+	AWS_DEFAULT_REGION=us-east-2 run --separate-stderr "$SMSHIM" -- sh -c 'echo "$SAGEMAKER_REGION"'
 	assert_eq "$output" us-east-2
 	# boto3 does not read AWS_REGION
-	AWS_REGION=us-east-2 run "$SMSHIM" -- sh -c 'echo "[$SAGEMAKER_REGION]"'
+	AWS_REGION=us-east-2 run --separate-stderr "$SMSHIM" -- sh -c 'echo "[$SAGEMAKER_REGION]"'
 	assert_eq "$output" "[]"
 	mkdir -p "$HOME/.aws"
 	printf '[default]\nregion = ap-south-1\n[profile other]\nregion=sa-east-1\n' >"$HOME/.aws/config"
-	run "$SMSHIM" -- sh -c 'echo "$SAGEMAKER_REGION"'
+	run --separate-stderr "$SMSHIM" -- sh -c 'echo "$SAGEMAKER_REGION"'
 	assert_eq "$output" ap-south-1
-	AWS_PROFILE=other run "$SMSHIM" -- sh -c 'echo "$SAGEMAKER_REGION"'
+	AWS_PROFILE=other run --separate-stderr "$SMSHIM" -- sh -c 'echo "$SAGEMAKER_REGION"'
 	assert_eq "$output" sa-east-1
 	job_with_hps '{"sagemaker_region": "null"}'
-	run "$SMSHIM" -- sh -c 'echo "[$SAGEMAKER_REGION]"'
+	run --separate-stderr "$SMSHIM" -- sh -c 'echo "[$SAGEMAKER_REGION]"'
 	assert_eq "$output" "[]"
 }
 
 @test "CURRENT_HOST and SAGEMAKER_JOB_NAME are set; TRAINING_JOB_NAME is the job name" {
 	job_with_hps '{"sagemaker_job_name": "\"hp-job\""}'
-	TRAINING_JOB_NAME=env-job run "$SMSHIM" -- sh -c 'echo "$CURRENT_HOST $SAGEMAKER_JOB_NAME"'
+	TRAINING_JOB_NAME=env-job run --separate-stderr "$SMSHIM" -- sh -c 'echo "$CURRENT_HOST $SAGEMAKER_JOB_NAME"'
 	assert_eq "$output" "algo-1 hp-job"
 	export TRAINING_JOB_NAME=env-job
 	assert_eq "$(training_env job_name)" '"env-job"'
@@ -167,7 +167,7 @@ JSON
 
 @test "the command inherits smshim's environment; a variable smshim sets replaces it" {
 	job_with_hps '{"x": "1"}'
-	KEEP=me SM_HP_X=old run "$SMSHIM" -- sh -c 'echo "$KEEP $SM_HP_X"; env | grep -c "^SM_HP_X="'
+	KEEP=me SM_HP_X=old run --separate-stderr "$SMSHIM" -- sh -c 'echo "$KEEP $SM_HP_X"; env | grep -c "^SM_HP_X="'
 	assert_eq "$output" "me 1
 1"
 }

@@ -7,7 +7,7 @@
 bats_require_minimum_version 1.5.0
 
 ROOT="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
-SMSHIM="${SMSHIM:-$ROOT/build/bin/smshim}"
+SMSHIM="${SMSHIM:-$ROOT/${BUILD:-build}/bin/smshim}"
 CONFORMANCE="${CONFORMANCE:-$ROOT/tests/conformance}"
 FIXTURES="$ROOT/tests/fixtures"
 
@@ -97,6 +97,24 @@ assert_one_error_line() {
 	*"$1"*) ;;
 	*)
 		printf 'stderr lacks %q:\n%s\n' "$1" "$stderr" >&2
+		return 1
+		;;
+	esac
+}
+
+# assert_error_line TEXT: stderr ($stderr) has exactly one ERROR line, and it
+# contains TEXT (INFO lines around it are the log of what led there).
+assert_error_line() {
+	local errors
+	errors=$(printf '%s\n' "$stderr" | grep ' smshim ERROR ')
+	if [ "$(printf '%s\n' "$errors" | grep -c '')" != 1 ] || [ -z "$errors" ]; then
+		printf 'expected one ERROR line on stderr:\n%s\n' "$stderr" >&2
+		return 1
+	fi
+	case "$errors" in
+	*"$1"*) ;;
+	*)
+		printf 'the ERROR line lacks %q:\n%s\n' "$1" "$errors" >&2
 		return 1
 		;;
 	esac

@@ -2,9 +2,11 @@
 #include "args.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 #include "log.h"
+#include "output.h"
 #include "pyfmt.h"
 #include "pyjson.h"
 #include "smshim.h"
@@ -81,4 +83,36 @@ int args_check_portable(const cJSON *args, const cJSON *hyperparameters, const c
 		return rc;
 	}
 	return 0;
+}
+
+int args_is_secret(const char *name)
+{
+	static const char *const words[] = {"password", "passwd", "token", "secret", "key"};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcasestr(name, words[i]))
+			return 1;
+	return 0;
+}
+
+char *args_display(char *const *cmd, const cJSON *args, const cJSON *hyperparameters)
+{
+	struct buf b = {0};
+	for (size_t i = 0; cmd[i]; i++) {
+		if (i)
+			buf_addc(&b, ' ');
+		output_shell_quote(&b, cmd[i]);
+	}
+	if (!args)
+		return buf_detach(&b);
+	size_t n, i = 0;
+	const cJSON **keys = pyfmt_sorted_members(hyperparameters, &n);
+	for (const cJSON *a = args->child; a; a = a->next, i++) {
+		if (b.len)
+			buf_addc(&b, ' ');
+		/* arguments come in pairs, in the sorted order of the keys */
+		int hide = i % 2 == 1 && i / 2 < n && args_is_secret(keys[i / 2]->string);
+		output_shell_quote(&b, hide ? "****" : a->valuestring);
+	}
+	free(keys);
+	return buf_detach(&b);
 }

@@ -22,4 +22,19 @@ cJSON *args_build(const cJSON *hyperparameters);
  */
 int args_check_portable(const cJSON *args, const cJSON *hyperparameters, const char *file);
 
+/*
+ * Whether a hyperparameter's name looks secret (it holds "password",
+ * "passwd", "token", "secret" or "key", in any case): its value is never
+ * logged nor written to output/failure.
+ */
+int args_is_secret(const char *name);
+
+/*
+ * The command line as one string for the log and output/failure: the words
+ * of `cmd` and then `args`, quoted for a POSIX shell, with the value of every
+ * secret-looking hyperparameter shown as "****".  `args` may be NULL.
+ * Returns a new string.
+ */
+char *args_display(char *const *cmd, const cJSON *args, const cJSON *hyperparameters);
+
 #endif

@@ -1,8 +1,10 @@
 /* env.c - Environment.to_env_vars and mapping.to_env_vars, byte for byte. */
 #include "env.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "awsconfig.h"
 #include "buf.h"
@@ -204,6 +206,14 @@ cJSON *env_build(const struct job *job, const cJSON *args)
 }
 
 /* ------------------------------------------------------------------ merge */
+
+void env_mark_active(cJSON *vars)
+{
+	char pid[24];
+	snprintf(pid, sizeof pid, "%ld", (long)getpid());
+	cJSON_DeleteItemFromObjectCaseSensitive(vars, SMSHIM_ENV_ACTIVE);
+	cJSON_AddItemToObject(vars, SMSHIM_ENV_ACTIVE, cJSON_CreateString(pid));
+}
 
 static size_t name_len(const char *entry)
 {

@@ -19,6 +19,12 @@
 cJSON *env_build(const struct job *job, const cJSON *args);
 
 /*
+ * Add SMSHIM_ACTIVE=<smshim's pid> to vars: every process below is under
+ * smshim already, and libsmshim.so leaves such processes alone.
+ */
+void env_mark_active(cJSON *vars);
+
+/*
  * The environment for a child: smshim's own, with each of `vars` replacing
  * a variable of the same name where it stands, the rest appended in order
  * (what Python's os.environ does).  Returns a NULL-terminated array of new

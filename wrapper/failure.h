@@ -14,6 +14,23 @@
  */
 int failure_write(const char *output_dir, const char *text);
 
+/*
+ * The toolkit's text for a failed child (errors.py _CalledProcessError):
+ *
+ *     ExecuteUserScriptError:
+ *     ExitCode 3
+ *     ErrorMessage "<the last lines of its stderr>"
+ *     ExtraInfo "Killed by SIGTERM (signal 15)"      (only for a signal)
+ *     Command "<the command>"
+ *
+ * fitted into SMSHIM_FAILURE_MAX_BYTES: the command is cut first, then the
+ * error message loses its oldest lines.  `kind` is the error class name
+ * ("ExecuteUserScriptError", "InstallRequirementsError").  Returns a new
+ * string.
+ */
+char *failure_text(const char *kind, int status, int signal, int killed_after_grace,
+		   long long grace_s, const char *stderr_tail, const char *command);
+
 /* An empty output_dir/success, the same way.  Returns 0 or -1. */
 int success_write(const char *output_dir);
 

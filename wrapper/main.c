@@ -23,18 +23,25 @@
 #include "pyjson.h"
 #include "run.h"
 #include "settings.h"
+#include "signals.h"
+#include "train.h"
 #include "smshim.h"
 
 extern char **environ;
 
 static const char usage_text[] =
-	"Usage: smshim [OPTIONS] -- COMMAND [ARG...]\n"
+	"Usage: smshim [OPTIONS] train\n"
+	"       smshim [OPTIONS] -- COMMAND [ARG...]\n"
 	"       smshim [OPTIONS] env [--format=json|shell|dotenv]\n"
 	"       smshim [OPTIONS] args [--format=json|shell]\n"
 	"       smshim --help | --version\n"
 	"\n"
-	"Give any program the environment of a SageMaker training job.\n"
+	"Run a SageMaker training job, or any program with its environment.\n"
 	"\n"
+	"  train                run the job as SageMaker's toolkit does: put the code of\n"
+	"                       sagemaker_submit_directory in code/, install its\n"
+	"                       requirements, wait for the hosts, run sagemaker_program\n"
+	"                       with the hyperparameters as arguments\n"
 	"  -- COMMAND [ARG...]  run COMMAND with the SM_* variables set and the\n"
 	"                       hyperparameters appended to its arguments\n"
 	"  env                  print the variables smshim sets (json: the SM_*\n"
@@ -42,9 +49,15 @@ static const char usage_text[] =
 	"                       dotenv: NAME=value lines)\n"
 	"  args                 print the hyperparameters as script arguments\n"
 	"\n"
+	"train and -- supervise the command like an init: signals are passed on to its\n"
+	"process group, it is killed SMSHIM_STOP_TIMEOUT seconds after SIGTERM, zombies\n"
+	"are reaped, its exit status is smshim's, and output/failure (with the end of\n"
+	"its stderr) or output/success is written.\n"
+	"\n"
 	"Options:\n"
 	"  --base-dir=DIR  the job's directory (default: $SAGEMAKER_BASE_DIR, else /opt/ml);\n"
 	"                  the command sees it as SAGEMAKER_BASE_DIR\n"
+	"  --exec          with --: replace smshim by the command (no supervision)\n"
 	"  --entry         COMMAND is the container's entry point (implied when smshim is\n"
 	"                  PID 1): the \"train\" argument SageMaker appends is dropped\n"
 	"                  unless SMSHIM_TRAIN_ARG=keep\n"
@@ -54,11 +67,19 @@ static const char usage_text[] =
 	"Environment:\n"
 	"  SMSHIM_NUM_CPUS, SMSHIM_NUM_GPUS, SMSHIM_NUM_NEURONS  pin a count instead of\n"
 	"                  detecting it\n"
+	"  SMSHIM_PYTHON   the interpreter for Python entry points (default: python3)\n"
+	"  SMSHIM_STOP_TIMEOUT  seconds from SIGTERM to SIGKILL (default: 110)\n"
+	"  SMSHIM_LOG_LEVEL  debug, info, warning or error (default: the job's\n"
+	"                  sagemaker_container_log_level, else info)\n"
+	"  SMSHIM_SKIP_DNS_WAIT=1, SMSHIM_DNS_TIMEOUT  do not wait for the hosts to\n"
+	"                  resolve / wait at most this many seconds (default: 900)\n"
+	"  SMSHIM_CODE_MAX_BYTES, SMSHIM_CODE_MAX_FILES  limits for unpacked code\n"
 	"  SMSHIM_TRAIN_ARG  drop (default) or keep SageMaker's \"train\" argument (--entry)\n"
 	"\n"
-	"Exit status: the command's own; 126 or 127 when it cannot be started;\n"
-	"64 usage, 65 malformed job files, 66 missing job files, 70 internal error.\n"
-	"See smshim(1).\n";
+	"Exit status: the command's own (128+N when a signal N ended it); 126 or 127\n"
+	"when it cannot be started; 64 usage, 65 malformed job files, 66 missing job\n"
+	"files, 69 code or hosts unavailable, 70 internal error, 71 system error,\n"
+	"73 cannot write, 75 installing requirements failed.  See smshim(1).\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -217,24 +238,56 @@ static void drop_train_arg(char **cmd, int entry, const struct settings *s)
 	}
 }
 
-static int cmd_run(char **cmd, int entry)
+/* `smshim -- COMMAND`: supervised, or replaced by the command with --exec. */
+static int cmd_run(char **cmd, int entry, int exec_only)
 {
 	struct prepared p;
+	if (!exec_only && signals_block() < 0)
+		return log_failure_code();
 	if (prepare(&p, 1) < 0 ||
 	    args_check_portable(p.args, p.job.hyperparameters, p.job.hyperparameters_file) < 0)
 		return job_failed(&p);
 	drop_train_arg(cmd, entry, &p.settings);
-	/* every process below is under smshim: libsmshim.so must leave it alone */
-	char pid[24];
-	snprintf(pid, sizeof pid, "%ld", (long)getpid());
-	cJSON_AddItemToObject(p.vars, SMSHIM_ENV_ACTIVE, cJSON_CreateString(pid));
+	env_mark_active(p.vars);
 	char **argv = run_argv(cmd, p.args);
 	char **envp = env_merge(environ, p.vars);
-	if (run_check_size(argv, envp) == 0)
-		run_exec(argv, envp); /* returns only on failure */
+	int status = -1;
+	if (run_check_size(argv, envp) == 0) {
+		if (exec_only) {
+			run_exec(argv, envp); /* returns only on failure */
+		} else {
+			char *command = args_display(cmd, p.args, p.job.hyperparameters);
+			struct run_label label = {cmd[0], "ExecuteUserScriptError", command};
+			status = run_supervised(&p.job, &p.settings, argv, envp, NULL, &label, 1);
+			free(command);
+		}
+	}
 	free(argv);
 	env_free(envp);
-	return job_failed(&p);
+	if (status < 0)
+		return job_failed(&p);
+	prepared_free(&p);
+	return status;
+}
+
+/* `smshim train`: the job's own entry point, as SageMaker's toolkit runs it. */
+static int cmd_train(int argc, char **argv)
+{
+	/* ENTRYPOINT ["smshim", "train"] gets SageMaker's own "train" once more */
+	if (argc == 1 && strcmp(argv[0], "train") == 0)
+		argc = 0;
+	if (argc > 0)
+		return usage_error("unexpected argument '%s' for train", argv[0]);
+	struct prepared p;
+	if (signals_block() < 0)
+		return log_failure_code();
+	if (prepare(&p, 1) < 0)
+		return job_failed(&p);
+	int status = train_run(&p.job, &p.settings, p.args, p.vars);
+	if (status < 0)
+		return job_failed(&p);
+	prepared_free(&p);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -242,13 +295,14 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{"base-dir", required_argument, NULL, 'b'},
 		{"entry", no_argument, NULL, 'e'},
+		{"exec", no_argument, NULL, 'x'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	pyjson_init();
 	opterr = 0;
-	int c, entry = getpid() == 1;
+	int c, entry = getpid() == 1, exec_only = 0;
 	while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -258,6 +312,9 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			entry = 1;
+			break;
+		case 'x':
+			exec_only = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -274,8 +331,10 @@ int main(int argc, char **argv)
 	const char *sub = argv[optind];
 	if (strcmp(argv[optind - 1], "--") == 0 && optind > 1) {
 		/* getopt stopped at "--": what follows is the command */
-		return cmd_run(argv + optind, entry);
+		return cmd_run(argv + optind, entry, exec_only);
 	}
+	if (strcmp(sub, "train") == 0)
+		return cmd_train(argc - optind - 1, argv + optind + 1);
 	if (strcmp(sub, "env") == 0 || strcmp(sub, "args") == 0)
 		return cmd_print(argc - optind - 1, argv + optind + 1, strcmp(sub, "env") == 0);
 	return usage_error("unknown command '%s' (a program to run goes after --)", sub);

@@ -2,12 +2,16 @@
 #include "run.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "failure.h"
 #include "log.h"
 #include "smshim.h"
+#include "supervise.h"
 
 /* Linux refuses a single argument or variable longer than this (MAX_ARG_STRLEN). */
 #define MAX_ARG_STRLEN (32 * 4096)
@@ -66,4 +70,38 @@ int run_exec(char *const *argv, char *const *envp)
 	if (e == E2BIG)
 		return log_fail(SMSHIM_EXIT_DATA, "cannot start %s: %s", argv[0], strerror(e));
 	return log_fail(run_exec_status(e), "cannot start %s: %s", argv[0], strerror(e));
+}
+
+int run_supervised(const struct job *job, const struct settings *s, char *const *argv,
+		   char *const *envp, const char *cwd, const struct run_label *label,
+		   int success_file)
+{
+	struct child_spec spec = {argv, envp, cwd, label->what};
+	struct child_result r;
+	log_info("running: %s", label->command);
+	if (supervise_run(&spec, s, &r) < 0) {
+		failure_write(job->output_dir, log_failure_text());
+		return log_failure_code();
+	}
+	if (r.status == 0) {
+		log_info("%s exited with status 0 after %.1f s", label->what, r.seconds);
+		if (success_file)
+			success_write(job->output_dir);
+		return 0;
+	}
+	if (r.exec_errno)
+		log_fail(r.status, "cannot start %s: %s", argv[0], strerror(r.exec_errno));
+	else if (r.signal)
+		log_fail(r.status, "%s was killed by SIG%s after %.1f s (exit status %d)", label->what,
+			 sigabbrev_np(r.signal), r.seconds, r.status);
+	else
+		log_fail(r.status, "%s failed with exit status %d after %.1f s", label->what, r.status,
+			 r.seconds);
+	/* what SageMaker shows: the toolkit's text, with the end of stderr */
+	const char *message = r.exec_errno ? log_failure_text() : r.tail;
+	char *text = failure_text(label->kind, r.status, r.signal, r.killed_after_grace,
+				  s->stop_timeout_s, message, label->command);
+	failure_write(job->output_dir, text);
+	free(text);
+	return r.status;
 }

@@ -7,6 +7,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "job.h"
+#include "settings.h"
+
 /*
  * cmd (NULL-terminated) followed by every string of `args`: a new
  * NULL-terminated argv whose strings belong to cmd and args.
@@ -29,5 +32,24 @@ int run_exec(char *const *argv, char *const *envp);
 
 /* The exit status for a failed execve's errno: 127 when the file is missing, else 126. */
 int run_exec_status(int err);
+
+/* What a supervised command is, for the log and output/failure. */
+struct run_label {
+	const char *what;    /* short name: "train.py", "pip" */
+	const char *kind;    /* error class: "ExecuteUserScriptError" */
+	const char *command; /* the command line to show (secrets hidden) */
+};
+
+/*
+ * Run argv (argv[0] searched on PATH) in cwd (or here) with envp, under
+ * supervision (supervise.h).  On success writes output/success when
+ * `success_file`; on failure writes output/failure with the toolkit's text
+ * (failure.h) and logs the reason.  Returns the exit status smshim should
+ * end with: the command's (0-255, 128+N, 126, 127), or smshim's own code
+ * when it could not start anything.
+ */
+int run_supervised(const struct job *job, const struct settings *s, char *const *argv,
+		   char *const *envp, const char *cwd, const struct run_label *label,
+		   int success_file);
 
 #endif
