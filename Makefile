@@ -4,7 +4,8 @@
 #   make check            build, then run every test; ends with "N passed, N failed"
 #   make demo             run the bundled example job through smshim
 #   make bench            run the benchmarks in bench/ (figures: docs/performance.md)
-#   make install          install under $(DESTDIR)$(PREFIX)
+#   make install          install under $(DESTDIR)$(PREFIX): bin/smshim, lib/libsmshim.so,
+#                         the man page
 #   make deps             install the Debian packages the build and the tests need
 #   make clean
 #
@@ -12,14 +13,17 @@
 #   CC         C compiler (gcc or clang)                         default: cc
 #   CFLAGS     optimisation and debug flags                      default: -O2 -g
 #   SANITIZE   build with -fsanitize=$(SANITIZE), e.g. address,undefined
-#              (the hardening flags that conflict with it are left out)
+#              (the hardening flags that conflict with it are left out;
+#              never for libsmshim.so, which users preload without a sanitizer)
 #   BUILD      output directory                                  default: build
-#   PREFIX     install prefix                                    default: /usr/local
+#   PREFIX     install prefix (libsmshim.so's last place to look
+#              for smshim: $(PREFIX)/bin/smshim)                  default: /usr/local
 #   DESTDIR    staging root for packagers                        default: empty
 #   VERSION    version string compiled in                        default: from include/smshim.h
 #
 # Compile-time switches (-D):
 #   SMSHIM_VERSION   overrides the version in include/smshim.h (set by VERSION)
+#   SMSHIM_PREFIX    libsmshim.so's install prefix (set by PREFIX)
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -64,7 +68,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 .PHONY: all check demo bench install uninstall deps clean unit
 .DELETE_ON_ERROR:
 
-all: $(BUILD)/bin/smshim
+all: $(BUILD)/bin/smshim $(BUILD)/lib/libsmshim.so
 
 $(BUILD)/bin/smshim: $(WRAPPER_OBJ)
 	@mkdir -p $(@D)
@@ -79,6 +83,35 @@ $(BUILD)/tests/%: tests/unit/%.c $(WRAPPER_LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -Iwrapper $(HARDEN_LDFLAGS) -o $@ $< $(WRAPPER_LIB_OBJ) $(WRAPPER_LIBS)
 
 unit: $(UNIT_BIN)
+
+# ---- libsmshim.so, the preload library (shim/, docs/preload.md) ----
+# Loaded into every process of an image: position-independent, nothing
+# exported (-fvisibility=hidden and shim/libsmshim.map), only libc linked,
+# and no sanitizer even with SANITIZE (users preload it without one).
+SHIM_SRC := $(wildcard shim/*.c)
+SHIM_OBJ := $(patsubst shim/%.c,$(BUILD)/obj/shim/%.o,$(SHIM_SRC))
+SHIM_CFLAGS = $(BASE_CPPFLAGS) -DSMSHIM_PREFIX='"$(PREFIX)"' $(WARN) -D_FORTIFY_SOURCE=2 \
+	-fstack-protector-strong -fPIC -fvisibility=hidden $(CFLAGS)
+# Lazy binding (no -z now): binding all its imports at load would double
+# what the library costs every process (bench/preload.sh), for functions
+# only the entry process calls; -z noseparate-code: two mappings, not four.
+SHIM_LDFLAGS := -shared -Wl,-soname,libsmshim.so -Wl,--version-script=shim/libsmshim.map \
+	-Wl,-z,defs -Wl,-z,relro -Wl,-z,noseparate-code
+
+$(BUILD)/lib/libsmshim.so: $(SHIM_OBJ) shim/libsmshim.map
+	@mkdir -p $(@D)
+	$(CC) $(SHIM_LDFLAGS) $(LDFLAGS) -o $@ $(SHIM_OBJ)
+
+# rebuilt when PREFIX changes: the prefix is compiled in
+$(BUILD)/obj/shim/%.o: shim/%.c include/smshim.h $(BUILD)/obj/shim/prefix
+	$(CC) $(SHIM_CFLAGS) -MMD -c -o $@ $<
+
+$(BUILD)/obj/shim/prefix: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' >$@
+
+.PHONY: FORCE
+FORCE:
 
 check: deps
 	@tests/run
@@ -95,12 +128,16 @@ deps:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BUILD)/bin/smshim $(DESTDIR)$(PREFIX)/bin/smshim
+	install -d $(DESTDIR)$(PREFIX)/lib
+	install -m 0644 $(BUILD)/lib/libsmshim.so $(DESTDIR)$(PREFIX)/lib/libsmshim.so
 	install -m 0644 docs/smshim.1 $(DESTDIR)$(PREFIX)/share/man/man1/smshim.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/smshim $(DESTDIR)$(PREFIX)/share/man/man1/smshim.1
+	rm -f $(DESTDIR)$(PREFIX)/lib/libsmshim.so
 
 clean:
 	rm -rf build
 
 -include $(WRAPPER_OBJ:.o=.d)
+-include $(SHIM_OBJ:.o=.d)
