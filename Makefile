@@ -1,9 +1,11 @@
 # smshim - give any program the environment of a SageMaker training job.
 #
 #   make                  build build/bin/smshim (and build/lib/libsmshim.so)
-#   make check            build, then run every test; ends with "N passed, N failed"
+#   make check            build, then run every test (again under ASan/UBSan, a subset
+#                         under valgrind, each fuzzer briefly); ends "N passed, N failed"
 #   make demo             run the bundled example job through smshim
 #   make bench            run the benchmarks in bench/ (figures: docs/performance.md)
+#   make fuzz             run each libFuzzer target of tests/fuzz/ for FUZZ_SECONDS
 #   make install          install under $(DESTDIR)$(PREFIX): bin/smshim, lib/libsmshim.so,
 #                         the man page
 #   make deps             install the Debian packages the build and the tests need
@@ -141,3 +143,39 @@ clean:
 
 -include $(WRAPPER_OBJ:.o=.d)
 -include $(SHIM_OBJ:.o=.d)
+
+# ---- fuzzing (tests/fuzz/, clang's libFuzzer with ASan and UBSan) ----
+#   make fuzz                    every target for FUZZ_SECONDS (default 300) each
+#   make fuzz FUZZ_TARGETS=pyfmt one of them
+# cJSON is compiled in from Debian's source (tests/fuzz/get-cjson.sh), so
+# that the fuzzers see into the parser; libunistring and libarchive are the
+# system's.  fuzz_extract guards every call that changes the file system.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_DIR = $(BUILD)/fuzz
+FUZZ_CJSON = $(FUZZ_DIR)/cjson
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-D_GNU_SOURCE -Iinclude -Iwrapper -I$(FUZZ_CJSON)/include -I$(FUZZ_CJSON)/include/cjson $(DL_CFLAGS)
+FUZZ_WRAPPER_SRC = $(filter-out wrapper/main.c,$(WRAPPER_SRC))
+
+$(FUZZ_CJSON)/cJSON.c:
+	tests/fuzz/get-cjson.sh $(FUZZ_CJSON)
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_WRAPPER_SRC) $(wildcard wrapper/*.h) $(FUZZ_CJSON)/cJSON.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_WRAPPER_SRC) $(FUZZ_CJSON)/cJSON.c \
+		-Wl,-Bstatic -lunistring -Wl,-Bdynamic -ldl
+
+fuzz-build: $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do echo "== fuzz_$$t, $(FUZZ_SECONDS) s"; \
+		tests/fuzz/run.sh $(BUILD) $$t $(FUZZ_SECONDS) || exit 1; done
+
+.PHONY: fuzz fuzz-build
+
+fuzz-targets:
+	@echo $(FUZZ_TARGETS)
+
+.PHONY: fuzz-targets

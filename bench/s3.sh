@@ -4,8 +4,8 @@
 # hyperfine run:
 #   smshim                    code_fetch(): libcurl streamed into libarchive
 #                             (build/tests/fetch_tool, the code path of `smshim train`)
-#   curl | tar xz             the same signed GET piped into tar: the floor
-#                             the issue names
+#   curl | tar xz             the same signed GET piped into tar: the
+#                             target's yardstick
 #   curl > /dev/null          the download alone, nothing unpacked: what is
 #                             left to gain
 #   aws s3 cp; tar xzf        the aws CLI to a file, then tar

@@ -22,6 +22,12 @@ need libarchive-dev pkg-config --exists libarchive
 need libunistring-dev hdr unistr.h
 need python3 has python3
 need bats has bats
+# make check: the sanitizer pass, valgrind, the fuzzers (tests/run)
+need clang has clang
+need libclang-rt-dev sh -c 'ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'
+need valgrind has valgrind
+need patch has patch
+need xz-utils has xz
 
 [ -z "$missing" ] && exit 0
 

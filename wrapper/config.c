@@ -153,14 +153,27 @@ static int is_fixed_param(const char *key)
 	return 0;
 }
 
-/* Each value is json.loads()ed; a value that does not decode stays as it is. */
-static void decode_values(cJSON *hps)
+/*
+ * Each value is json.loads()ed; a value that does not decode stays as it
+ * is.  One nested too deep is refused: Python's decoder does not fail with
+ * a ValueError there but with a RecursionError, which the toolkit does not
+ * catch.  Returns 0, or -1 after log_fail().
+ */
+static int decode_values(const struct job *job, cJSON *hps)
 {
 	for (cJSON *item = hps->child; item; item = item->next) {
 		if (!cJSON_IsString(item))
 			continue;
 		struct pyjson_error err;
 		cJSON *value = pyjson_parse(item->valuestring, strlen(item->valuestring), &err);
+		if (!value && err.too_deep) {
+			struct buf shown = {0};
+			pyfmt_json_string(&shown, item->string, 1);
+			int rc = log_fail(SMSHIM_EXIT_DATA, "%s: the value of hyperparameter %s: %s",
+					  job->hyperparameters_file, shown.data, err.msg);
+			buf_free(&shown);
+			return rc;
+		}
 		if (!value) {
 			log_debug("hyperparameter \"%s\" is not JSON (%s): used as a string", item->string,
 				  err.msg);
@@ -172,6 +185,7 @@ static void decode_values(cJSON *hps)
 		cJSON_ReplaceItemViaPointer(hps, item, value);
 		item = value;
 	}
+	return 0;
 }
 
 /*
@@ -339,7 +353,10 @@ int config_load(struct job *job, const char *base_dir)
 		cJSON_Delete(all);
 		return -1;
 	}
-	decode_values(all);
+	if (decode_values(job, all) < 0) {
+		cJSON_Delete(all);
+		return -1;
+	}
 	split_hyperparameters(job, all);
 	return 0;
 }

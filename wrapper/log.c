@@ -93,7 +93,8 @@ int log_fail(int code, const char *fmt, ...)
 	free(failure_text);
 	failure_text = buf_detach(&text);
 	failure_code = code;
-	log_line(LOG_ERROR, "%s", failure_text); /* failures show at every level */
+	if (min_level != LOG_OFF)
+		log_line(LOG_ERROR, "%s", failure_text); /* failures show at every level */
 	return -1;
 }
 

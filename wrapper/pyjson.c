@@ -248,7 +248,7 @@ static cJSON *scan_number(struct parser *p)
 	char *text = xstrndup(p->s + start, i - start);
 	cJSON *node;
 	if (is_float) {
-		node = cJSON_CreateNumber(strtod(text, NULL));
+		node = pyjson_new_float(strtod(text, NULL));
 	} else {
 		size_t ndigits = i - start - (text[0] == '-');
 		if (ndigits > PY_INT_MAX_STR_DIGITS) {
@@ -485,8 +485,10 @@ static cJSON *scan_value(struct parser *p)
 	char c = p->s[p->pos];
 	cJSON *node = NULL;
 	if (c == '{' || c == '[') {
-		if (p->depth >= SMSHIM_JSON_MAX_DEPTH)
+		if (p->depth >= SMSHIM_JSON_MAX_DEPTH) {
+			p->err->too_deep = 1;
 			return fail(p, p->pos, "nesting is deeper than 900 levels");
+		}
 		p->depth++;
 		node = c == '{' ? scan_object(p) : scan_array(p);
 		p->depth--;
@@ -517,7 +519,7 @@ static cJSON *scan_value(struct parser *p)
 		case 0: return cJSON_CreateNull();
 		case 1: return cJSON_CreateTrue();
 		case 2: return cJSON_CreateFalse();
-		default: return cJSON_CreateNumber(literals[i].number);
+		default: return pyjson_new_float(literals[i].number);
 		}
 	}
 	return scan_number(p);
@@ -534,6 +536,7 @@ void pyjson_init(void)
 cJSON *pyjson_parse(const char *text, size_t len, struct pyjson_error *err)
 {
 	struct parser p = {text, len, 0, 0, err};
+	err->too_deep = 0;
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		return fail(&p, 0, "Unexpected UTF-8 BOM");
 	skip_ws(&p);
@@ -551,6 +554,19 @@ cJSON *pyjson_parse(const char *text, size_t len, struct pyjson_error *err)
 int pyjson_is_int(const cJSON *node)
 {
 	return node && (node->type & 0xFF) == cJSON_Raw;
+}
+
+cJSON *pyjson_new_float(double value)
+{
+	/*
+	 * Not cJSON_CreateNumber: it also stores (int)value, which is undefined
+	 * behaviour for NaN, infinities and anything beyond INT_MAX (found by
+	 * tests/fuzz/fuzz_config).  smshim reads only valuedouble.
+	 */
+	cJSON *node = cJSON_CreateNull();
+	node->type = cJSON_Number;
+	node->valuedouble = value;
+	return node;
 }
 
 cJSON *pyjson_new_int(long long value)

@@ -25,6 +25,7 @@ struct pyjson_error {
 	size_t line;   /* 1-based */
 	size_t column; /* 1-based, in characters */
 	char msg[96];
+	int too_deep;  /* nested beyond SMSHIM_JSON_MAX_DEPTH (Python: RecursionError) */
 };
 
 /*
@@ -69,6 +70,9 @@ void pyjson_append(cJSON *parent, cJSON *item);
 
 /* True when the node is an integer (a cJSON_Raw node, see above). */
 int pyjson_is_int(const cJSON *node);
+
+/* A new float node (cJSON_Number) holding `value`, NaN and infinities included. */
+cJSON *pyjson_new_float(double value);
 
 /* A new integer node holding `value`. */
 cJSON *pyjson_new_int(long long value);
