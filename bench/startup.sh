@@ -4,7 +4,8 @@
 #   /bin/true                       the baseline
 #   floor /bin/true                 an exec wrapper that does nothing else
 #                                   (bench/floor.c): any wrapper's floor here
-#   smshim -- /bin/true             the example job's environment, then exec
+#   smshim --exec -- /bin/true      the example job's environment, then exec
+#   smshim -- /bin/true             the same, supervised: fork, wait, output/success
 #   smshim env                      building and printing every variable
 #   python3 -c pass                 the interpreter start any Python launcher pays
 #   toolkit Environment             the reference toolkit building the same
@@ -28,8 +29,8 @@ floor="$root/build/bench/floor"
 mkdir -p "$(dirname "$floor")"
 ${CC:-cc} -O2 -o "$floor" "$root/bench/floor.c"
 
-cmds=(/bin/true "$floor /bin/true" "$smshim -- /bin/true" "$smshim env")
-names=("/bin/true" "floor /bin/true" "smshim -- /bin/true" "smshim env")
+cmds=(/bin/true "$floor /bin/true" "$smshim --exec -- /bin/true" "$smshim -- /bin/true" "$smshim env")
+names=("/bin/true" "floor /bin/true" "smshim --exec -- /bin/true" "smshim -- /bin/true" "smshim env")
 py=$(python3 -c "import sys; print(sys.executable)")
 cmds+=("$py -c pass")
 names+=("python3 -c pass (interpreter start)")
