@@ -100,3 +100,9 @@ echo "[{\"neuron_device\": 0, \"nc_count\": 2}, {\"neuron_device\": 1, \"nc_coun
 		assert_one_error_line "SMSHIM_NUM_CPUS=$bad"
 	done
 }
+
+@test "nvidia-smi does not inherit the signals smshim blocks for itself" {
+	fake_tool nvidia-smi 'grep -E "^SigBlk" /proc/$$/status >"'"$BATS_TEST_TMPDIR"'/mask"; echo "GPU 0: x"'
+	"$SMSHIM" -- true
+	assert_eq "$(cat "$BATS_TEST_TMPDIR/mask")" "SigBlk:	0000000000000000"
+}

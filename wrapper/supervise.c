@@ -240,7 +240,8 @@ int supervise_run(const struct child_spec *spec, const struct settings *s,
 	while (!done) {
 		struct pollfd fds[2] = {{sfd, POLLIN, 0}, {relay_fd, POLLIN, 0}};
 		int timeout = -1;
-		if (kill_at > 0) {
+		/* once SIGKILL is sent there is nothing left to time: wait for the reaping */
+		if (kill_at > 0 && !r->killed_after_grace) {
 			double left = kill_at - now_s();
 			timeout = left > 0 ? (int)(left * 1000) + 1 : 0;
 		}
