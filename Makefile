@@ -121,7 +121,9 @@ check: deps
 demo: deps all
 	@examples/demo.sh
 
-bench: deps all
+bench:
+	@mk/deps.sh bench
+	@$(MAKE) -s all
 	@bench/run
 
 deps:
@@ -156,7 +158,7 @@ FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_DIR = $(BUILD)/fuzz
 FUZZ_CJSON = $(FUZZ_DIR)/cjson
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-D_GNU_SOURCE -Iinclude -Iwrapper -I$(FUZZ_CJSON)/include -I$(FUZZ_CJSON)/include/cjson $(DL_CFLAGS)
+	-D_GNU_SOURCE -Iinclude -Iwrapper -Itests/fuzz -I$(FUZZ_CJSON)/include -I$(FUZZ_CJSON)/include/cjson $(DL_CFLAGS)
 FUZZ_WRAPPER_SRC = $(filter-out wrapper/main.c,$(WRAPPER_SRC))
 
 $(FUZZ_CJSON)/cJSON.c:

@@ -12,12 +12,9 @@
 # (callgrind, user space only): the same comparison, repeatable on a noisy
 # machine.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 lib="${LIB:-$root/build/lib/libsmshim.so}"
-command -v hyperfine >/dev/null || {
-	echo "bench needs hyperfine: apt-get install hyperfine" >&2
-	exit 1
-}
 [ -f "$lib" ] || {
 	echo "no $lib: run make first" >&2
 	exit 1

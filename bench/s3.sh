@@ -19,7 +19,8 @@
 #
 #   RUNS=10 bench/s3.sh           (needs hyperfine, moto[server], boto3, awscli)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 fix="$root/tests/fixtures/s3"
 fetch="$root/${BUILD:-build}/tests/fetch_tool"
 for tool in hyperfine aws curl; do

@@ -13,12 +13,9 @@
 #                                   of its src/ (plus TOOLKIT_STUBS, optional)
 # Hardware detection runs as in a container without GPUs (no nvidia-smi).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 smshim="${SMSHIM:-$root/build/bin/smshim}"
-command -v hyperfine >/dev/null || {
-	echo "bench needs hyperfine: apt-get install hyperfine" >&2
-	exit 1
-}
 job=$(mktemp -d)
 trap 'rm -rf "$job"' EXIT
 cp -r "$root/examples/job/." "$job/"

@@ -9,7 +9,8 @@
 #      pipe read by cat (a container's log driver), where smshim relays it.
 #      Target: at least 90 % of direct.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 smshim="${SMSHIM:-$root/build/bin/smshim}"
 py=$(python3 -c 'import sys; print(sys.executable)')
 work=$(mktemp -d)

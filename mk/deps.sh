@@ -1,7 +1,8 @@
 #!/bin/sh
-# mk/deps.sh - install the Debian packages smshim's build, tests and demo
-# need, when any is missing.  As root it runs apt-get itself; otherwise it
-# prints the exact command and fails.
+# mk/deps.sh [bench] - install the Debian packages smshim's build, tests
+# and demo need (and with "bench", the benchmarks'), when any is missing.
+# As root it runs apt-get itself; otherwise it prints the exact command and
+# fails.
 set -u
 
 missing=""
@@ -28,6 +29,9 @@ need libclang-rt-dev sh -c 'ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt
 need valgrind has valgrind
 need patch has patch
 need xz-utils has xz
+if [ "${1:-}" = bench ]; then
+	need hyperfine has hyperfine
+fi
 
 [ -z "$missing" ] && exit 0
 

@@ -42,12 +42,11 @@ void signals_restore_in_child(void)
 	sigprocmask(SIG_SETMASK, &original, NULL);
 }
 
-static int is_stop(int sig)
-{
-	return sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT;
-}
-
-int signals_stop_requested(void)
+/*
+ * Wait up to `wait` for a stop signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT)
+ * and remember the first one.  Returns it, or 0.
+ */
+static int take_stop(const struct timespec *wait)
 {
 	if (stop_signal)
 		return stop_signal;
@@ -57,13 +56,18 @@ int signals_stop_requested(void)
 	sigaddset(&stops, SIGINT);
 	sigaddset(&stops, SIGHUP);
 	sigaddset(&stops, SIGQUIT);
-	struct timespec zero = {0, 0};
-	int sig = sigtimedwait(&stops, NULL, &zero);
-	if (sig > 0 && is_stop(sig)) {
+	int sig = sigtimedwait(&stops, NULL, wait);
+	if (sig > 0) {
 		stop_signal = sig;
 		log_warn("received SIG%s: stopping", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
 	}
 	return stop_signal;
+}
+
+int signals_stop_requested(void)
+{
+	static const struct timespec zero = {0, 0};
+	return take_stop(&zero);
 }
 
 int signals_sleep_ms(long ms)
@@ -76,25 +80,13 @@ int signals_sleep_ms(long ms)
 		end.tv_sec++;
 		end.tv_nsec -= 1000000000L;
 	}
-	sigset_t stops;
-	sigemptyset(&stops);
-	sigaddset(&stops, SIGTERM);
-	sigaddset(&stops, SIGINT);
-	sigaddset(&stops, SIGHUP);
-	sigaddset(&stops, SIGQUIT);
 	for (;;) {
-		if (signals_stop_requested())
-			return stop_signal;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		long left_ms = (long)(end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000L;
 		if (left_ms <= 0)
-			return 0;
+			return signals_stop_requested();
 		struct timespec wait = {left_ms / 1000, (left_ms % 1000) * 1000000L};
-		int sig = sigtimedwait(&stops, NULL, &wait);
-		if (sig > 0 && is_stop(sig)) {
-			stop_signal = sig;
-			log_warn("received SIG%s: stopping", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
-			return sig;
-		}
+		if (take_stop(&wait))
+			return stop_signal;
 	}
 }

@@ -24,6 +24,7 @@
 #include "output.h"
 #include "pyjson.h"
 #include "settings.h"
+#include "fuzz.h"
 
 #define SEPARATOR "\n#####\n"
 
@@ -41,15 +42,11 @@ static void put(const char *name, const uint8_t *data, size_t size)
 	fclose(f);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	pyjson_init();
-	log_set_level(LOG_OFF);
+	fuzz_setup();
 	if (!mkdtemp(job_dir))
 		abort();
 	char path[256];

@@ -28,6 +28,7 @@
 #include "extract.h"
 #include "log.h"
 #include "pyjson.h"
+#include "fuzz.h"
 
 static char sandbox[PATH_MAX]; /* realpath of the destination */
 static int guarding;
@@ -293,15 +294,11 @@ static ssize_t memory_read(void *ctx, const void **block)
 
 static char dest[PATH_MAX];
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	pyjson_init();
-	log_set_level(LOG_OFF);
+	fuzz_setup();
 	char root[] = "/dev/shm/smshim-fuzz-extract.XXXXXX";
 	if (!mkdtemp(root))
 		abort();

@@ -16,16 +16,13 @@
 #include "log.h"
 #include "pyfmt.h"
 #include "pyjson.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	pyjson_init();
-	log_set_level(LOG_OFF);
+	fuzz_setup();
 	return 0;
 }
 
