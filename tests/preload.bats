@@ -465,11 +465,13 @@ subprocess.run([sys.executable, "-c", "import json, os, sys; print(json.dumps([s
 	chmod 755 "$WORLD_DIR"
 	install -m 0755 "$ARGV" "$WORLD_DIR/argv"
 	install -m 4755 "$ARGV" "$WORLD_DIR/argv-setuid"
+	# and smshim: the checkout may sit where nobody cannot reach (a 0700 directory)
+	install -m 0755 "$SMSHIM" "$WORLD_DIR/smshim"
 	cp -r "$JOB" "$WORLD_DIR/job"
 	chmod -R a+rwX "$WORLD_DIR/job"
 	as_nobody() {
 		ns setpriv --reuid=65534 --regid=65534 --clear-groups \
-			env LD_PRELOAD="$name" SMSHIM_WRAPPER="$SMSHIM" SAGEMAKER_BASE_DIR="$WORLD_DIR/job" \
+			env LD_PRELOAD="$name" SMSHIM_WRAPPER="$WORLD_DIR/smshim" SAGEMAKER_BASE_DIR="$WORLD_DIR/job" \
 			SMSHIM_DEBUG=1 "$@"
 	}
 	# the same library hands an ordinary program over...
