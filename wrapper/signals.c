@@ -8,7 +8,7 @@
 #include "log.h"
 #include "smshim.h"
 
-static sigset_t blocked, original;
+static sigset_t blocked;
 static struct sigaction ttin, ttou;
 static int stop_signal;
 
@@ -18,7 +18,7 @@ int signals_block(void)
 	sigfillset(&blocked);
 	for (size_t i = 0; i < sizeof synchronous / sizeof synchronous[0]; i++)
 		sigdelset(&blocked, synchronous[i]);
-	if (sigprocmask(SIG_SETMASK, &blocked, &original) < 0)
+	if (sigprocmask(SIG_SETMASK, &blocked, NULL) < 0)
 		return log_fail(SMSHIM_EXIT_OSERR, "cannot block signals: %s", strerror(errno));
 	/* tini: the child may own the terminal; writing to it must not stop smshim */
 	struct sigaction ign;
@@ -39,7 +39,16 @@ void signals_restore_in_child(void)
 {
 	sigaction(SIGTTIN, &ttin, NULL);
 	sigaction(SIGTTOU, &ttou, NULL);
-	sigprocmask(SIG_SETMASK, &original, NULL);
+	/*
+	 * Not the mask smshim inherited but an empty one: smshim passes every
+	 * signal on to the command, which must be able to receive them even
+	 * when whatever started smshim had them blocked (as PID 1 of a
+	 * container, the two are the same: nothing is blocked).  Ignored
+	 * signals stay ignored: that is a choice, a blocked mask an accident.
+	 */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 /*

@@ -23,8 +23,9 @@ int signals_block(void);
 const sigset_t *signals_blocked(void);
 
 /*
- * Put a child back to the signal state smshim started with: the original
- * mask and SIGTTIN/SIGTTOU dispositions.  For a forked child before exec.
+ * The signal state for a child, between fork and exec: nothing blocked
+ * (every signal smshim passes on must reach it), SIGTTIN and SIGTTOU as
+ * smshim found them, other dispositions inherited as they are.
  */
 void signals_restore_in_child(void);
 
