@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "code.h"
 #include "buf.h"
 #include "config.h"
 #include "env.h"
@@ -29,6 +30,11 @@
 #define SEPARATOR "\n#####\n"
 
 static char job_dir[] = "/dev/shm/smshim-fuzz-config.XXXXXX";
+
+static void remove_job_dir(void)
+{
+	code_remove_tree(job_dir);
+}
 
 static void put(const char *name, const uint8_t *data, size_t size)
 {
@@ -49,6 +55,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fuzz_setup();
 	if (!mkdtemp(job_dir))
 		abort();
+	atexit(remove_job_dir); /* libFuzzer ends with exit() after -max_total_time */
 	char path[256];
 	snprintf(path, sizeof path, "%s/input", job_dir);
 	mkdir(path, 0700);

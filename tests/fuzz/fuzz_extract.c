@@ -292,16 +292,23 @@ static ssize_t memory_read(void *ctx, const void **block)
 	return (ssize_t)m->size;
 }
 
-static char dest[PATH_MAX];
+static char dest[PATH_MAX], root[PATH_MAX];
+
+static void remove_root(void)
+{
+	guarding = 0;
+	code_remove_tree(root);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
 	fuzz_setup();
-	char root[] = "/dev/shm/smshim-fuzz-extract.XXXXXX";
+	snprintf(root, sizeof root, "/dev/shm/smshim-fuzz-extract.XXXXXX");
 	if (!mkdtemp(root))
 		abort();
+	atexit(remove_root); /* libFuzzer ends with exit() after -max_total_time */
 	snprintf(dest, sizeof dest, "%s/d", root);
 	return 0;
 }
