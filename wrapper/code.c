@@ -39,16 +39,22 @@ int code_remove_tree(const char *path)
 	return nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The next entry of d but "." and "..", or NULL at the end. */
+static struct dirent *next_entry(DIR *d)
+{
+	struct dirent *e;
+	while ((e = readdir(d)) && (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0))
+		;
+	return e;
+}
+
 /* 1 when dir holds anything, 0 when empty, -1 when it cannot be read. */
 static int has_entries(const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (!d)
 		return -1;
-	struct dirent *e;
-	int found = 0;
-	while (!found && (e = readdir(d)))
-		found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	int found = next_entry(d) != NULL;
 	closedir(d);
 	return found;
 }
@@ -124,12 +130,10 @@ static int copy_tree(const char *from, const char *to, unsigned depth)
 		return log_fail(SMSHIM_EXIT_NOINPUT, "cannot read %s: %s", from, strerror(errno));
 	struct dirent *e;
 	int rc = 0;
-	while (rc == 0 && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (signals_stop_requested()) {
-			int sig = signals_stop_requested();
-			rc = log_fail(128 + sig, "stopped by SIG%s while copying %s", sigabbrev_np(sig), from);
+	while (rc == 0 && (e = next_entry(d))) {
+		int sig = signals_stop_requested();
+		if (sig) {
+			rc = signals_stopped(sig, "copying", from);
 			break;
 		}
 		char *src = xconcat(from, "/", e->d_name, NULL), *dst = xconcat(to, "/", e->d_name, NULL);
@@ -233,7 +237,7 @@ static int fill_s3(const char *url, const char *tmp, const char *hp_region,
 		log_warn("try %d of %d failed; trying again", attempt, S3_MAX_ATTEMPTS);
 		int sig = s3_retry_wait(attempt + 1);
 		if (sig)
-			return log_fail(128 + sig, "stopped by SIG%s while fetching %s", sigabbrev_np(sig), url);
+			return signals_stopped(sig, "fetching", url);
 	}
 }
 
@@ -256,9 +260,7 @@ static int publish(const char *tmp, const char *code_dir)
 		return log_fail(SMSHIM_EXIT_CANTCREAT, "cannot read %s: %s", tmp, strerror(errno));
 	struct dirent *e;
 	int rc = 0;
-	while (rc == 0 && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
+	while (rc == 0 && (e = next_entry(d))) {
 		char *from = xconcat(tmp, "/", e->d_name, NULL), *to = xconcat(code_dir, "/", e->d_name, NULL);
 		if (rename(from, to) < 0)
 			rc = log_fail(SMSHIM_EXIT_CANTCREAT, "cannot move the code into %s: %s", code_dir,

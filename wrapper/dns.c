@@ -53,8 +53,7 @@ int dns_wait(const struct job *job, const struct settings *s)
 			long left = (long)(deadline - now_ms());
 			int sig = signals_sleep_ms(wait < left ? wait : left);
 			if (sig)
-				return log_fail(128 + sig, "stopped by SIG%s while waiting for host %s",
-						sigabbrev_np(sig), h->valuestring);
+				return signals_stopped(sig, "waiting for host", h->valuestring);
 			wait = wait * 2 > MAX_WAIT_MS ? MAX_WAIT_MS : wait * 2;
 		}
 	}

@@ -201,8 +201,7 @@ static int stopped(const struct unpack *u)
 	int sig = signals_stop_requested();
 	if (!sig)
 		return 0;
-	return log_fail(128 + sig, "stopped by SIG%s while unpacking %s",
-			sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", u->src->name);
+	return signals_stopped(sig, "unpacking", u->src->name);
 }
 
 /* ------------------------------------------------------------------ names */

@@ -107,16 +107,14 @@ static int write_all(const struct buf *b)
 }
 
 /*
- * The log level: SMSHIM_LOG_LEVEL, else the job's own
- * sagemaker_container_log_level when it is a number, else INFO.
+ * Without SMSHIM_LOG_LEVEL (set before the job is read), the job's own
+ * sagemaker_container_log_level, when it is a number; else INFO.
  */
-static void use_log_level(const struct job *job, const struct settings *s)
+static void use_job_log_level(const struct job *job)
 {
 	const cJSON *level = cJSON_GetObjectItemCaseSensitive(job->sagemaker_params,
 							      "sagemaker_container_log_level");
-	if (s->log_level >= 0)
-		log_set_level(s->log_level);
-	else if (pyjson_is_int(level))
+	if (pyjson_is_int(level))
 		log_set_level(atoi(level->valuestring));
 }
 
@@ -146,7 +144,8 @@ static int prepare(struct prepared *p, int need_vars)
 		log_set_level(p->settings.log_level);
 	if (config_load(&p->job, config_base_dir()) < 0)
 		return -1;
-	use_log_level(&p->job, &p->settings);
+	if (p->settings.log_level < 0)
+		use_job_log_level(&p->job);
 	p->args = args_build(p->job.hyperparameters);
 	if (!need_vars)
 		return 0;

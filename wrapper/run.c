@@ -58,18 +58,13 @@ int run_check_size(char *const *argv, char *const *envp)
 			arg_max > 0 ? arg_max / 1024 : 0L, total / 1024);
 }
 
-int run_exec_status(int err)
-{
-	return err == ENOENT || err == ENOTDIR ? SMSHIM_EXIT_NOTFOUND : SMSHIM_EXIT_NOEXEC;
-}
-
 int run_exec(char *const *argv, char *const *envp)
 {
 	execvpe(argv[0], argv, envp);
 	int e = errno;
 	if (e == E2BIG)
 		return log_fail(SMSHIM_EXIT_DATA, "cannot start %s: %s", argv[0], strerror(e));
-	return log_fail(run_exec_status(e), "cannot start %s: %s", argv[0], strerror(e));
+	return log_fail(supervise_exec_status(e), "cannot start %s: %s", argv[0], strerror(e));
 }
 
 int run_supervised(const struct job *job, const struct settings *s, char *const *argv,

@@ -30,8 +30,6 @@ int run_check_size(char *const *argv, char *const *envp);
  */
 int run_exec(char *const *argv, char *const *envp);
 
-/* The exit status for a failed execve's errno: 127 when the file is missing, else 126. */
-int run_exec_status(int err);
 
 /* What a supervised command is, for the log and output/failure. */
 struct run_label {

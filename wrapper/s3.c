@@ -240,7 +240,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 static int stopped(struct s3_stream *s, int sig)
 {
 	s->src->retryable = 0;
-	return log_fail(128 + sig, "stopped by SIG%s while fetching %s", sigabbrev_np(sig), s->url);
+	return signals_stopped(sig, "fetching", s->url);
 }
 
 /*

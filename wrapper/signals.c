@@ -79,6 +79,11 @@ int signals_stop_requested(void)
 	return take_stop(&zero);
 }
 
+int signals_stopped(int sig, const char *doing, const char *what)
+{
+	return log_fail(128 + sig, "stopped by SIG%s while %s %s", sigabbrev_np(sig), doing, what);
+}
+
 int signals_sleep_ms(long ms)
 {
 	struct timespec now, end;

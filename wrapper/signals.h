@@ -42,4 +42,11 @@ int signals_stop_requested(void);
  */
 int signals_sleep_ms(long ms);
 
+/*
+ * Report that stop signal `sig` ended what smshim was doing ("stopped by
+ * SIGTERM while <doing> <what>") and return -1: log_fail() with 128 + sig,
+ * the status a shell gives a command a signal ended.
+ */
+int signals_stopped(int sig, const char *doing, const char *what);
+
 #endif

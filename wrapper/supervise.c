@@ -34,6 +34,11 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int supervise_exec_status(int err)
+{
+	return err == ENOENT ? SMSHIM_EXIT_NOTFOUND : SMSHIM_EXIT_NOEXEC;
+}
+
 /* The child side, between fork and exec: only async-signal-safe calls. */
 static void child(const struct child_spec *spec, int err_fd, int relay_fd)
 {
@@ -56,7 +61,7 @@ static void child(const struct child_spec *spec, int err_fd, int relay_fd)
 	if (write(err_fd, &e, sizeof e) < 0) {
 		/* as above */
 	}
-	_exit(e == ENOENT ? SMSHIM_EXIT_NOTFOUND : SMSHIM_EXIT_NOEXEC);
+	_exit(supervise_exec_status(e));
 }
 
 /* The tail is text: a NUL byte of the child's would end it early. */
@@ -289,7 +294,7 @@ int supervise_run(const struct child_spec *spec, const struct settings *s,
 		tail_from_file(err_st.st_size, r);
 	r->seconds = now_s() - start;
 	if (r->exec_errno) {
-		r->status = r->exec_errno == ENOENT ? SMSHIM_EXIT_NOTFOUND : SMSHIM_EXIT_NOEXEC;
+		r->status = supervise_exec_status(r->exec_errno);
 	} else if (WIFSIGNALED(status)) {
 		r->signal = WTERMSIG(status);
 		r->status = 128 + r->signal;

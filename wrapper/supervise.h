@@ -31,6 +31,12 @@ struct child_result {
 };
 
 /*
+ * The shell's exit status for a command that could not be started, from
+ * execve()'s errno: 127 when it does not exist (ENOENT), else 126 (as bash).
+ */
+int supervise_exec_status(int err);
+
+/*
  * Start the child and supervise it until it ends.  Signals must have been
  * blocked with signals_block().  Returns 0 when the child was started or
  * could not be executed (see result->exec_errno), -1 after log_fail() when
