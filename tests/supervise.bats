@@ -197,6 +197,7 @@ SH
 	cat >"$BATS_TEST_TMPDIR/train.sh" <<'SH'
 #!/bin/sh
 trap 'echo "caught TERM" >&2; echo "RuntimeError: stopped" >&2; exit 9' TERM
+echo "epoch 1" >&2
 touch "$OUT/started"
 while :; do sleep 0.1; done
 SH
@@ -211,7 +212,9 @@ SH
 	[ "$status" -eq 9 ]
 	# smshim said it passed SIGTERM on, in the same file...
 	grep -q "smshim INFO received SIGTERM: passing it on" "$BATS_TEST_TMPDIR/log"
-	# ...but output/failure quotes only the command
+	# ...but output/failure quotes only the command (the shell may also say
+	# "Terminated" for its sleep, killed with the group)
+	grep -qx 'ErrorMessage "epoch 1' "$JOB/output/failure"
 	grep -qx 'caught TERM' "$JOB/output/failure"
 	grep -qx 'RuntimeError: stopped"' "$JOB/output/failure"
 	! grep -q "passing it on" "$JOB/output/failure"
