@@ -366,6 +366,13 @@ GET /latest/meta-data/iam/security-credentials/smshim-training-role 200"
 	assert_eq "$(p '{"AccessKeyId":"A\r\nX-Evil: 1","SecretAccessKey":"s"}')" "error: no valid AccessKeyId"
 	assert_eq "$(p '{"AccessKeyId":"AK","SecretAccessKey":"s","Expiration":"2024-02-30T00:00:00Z"}')" \
 		"error: Expiration is not an ISO 8601 time"
+	assert_eq "$(p '{"AccessKeyId":"AK","SecretAccessKey":"s","Expiration":"2024-05-01T10:04:56-0230"}')" \
+		"key=AK token=no expiration=1714566896"
+	# an offset cut short ends the text where the parser must stop looking
+	for cut in + +1 +01 +01: +01:3 +24:00 +01:60; do
+		assert_eq "$(p '{"AccessKeyId":"AK","SecretAccessKey":"s","Expiration":"2024-05-01T12:34:56'"$cut"'"}')" \
+			"error: Expiration is not an ISO 8601 time"
+	done
 	assert_eq "$(p '{"AccessKeyId":"AK","SecretAccessKey":"s","Token":5}')" "error: Token is not a valid string"
 	assert_eq "$(p '[1,2]')" "error: not a JSON object"
 	assert_eq "$(p '{"AccessKeyId":"AK",')" "error: not a JSON object"

@@ -60,12 +60,14 @@ int awscreds_parse_time(const char *t, long long *out)
 	if (*p == 'Z' || *p == 'z') {
 		p++;
 	} else if (*p == '+' || *p == '-') {
-		int oh = digits(p + 1, 2), om = -1;
+		int oh = digits(p + 1, 2);
+		if (oh < 0 || oh > 23)
+			return -1; /* before looking past the hours: the text may end there */
 		const char *q = p + 3;
 		if (*q == ':')
 			q++;
-		om = digits(q, 2);
-		if (oh < 0 || om < 0 || oh > 23 || om > 59)
+		int om = digits(q, 2);
+		if (om < 0 || om > 59)
 			return -1;
 		offset = (oh * 3600LL + om * 60) * (*p == '-' ? -1 : 1);
 		p = q + 2;
