@@ -55,20 +55,20 @@ static uint32_t next_cp(const unsigned char **s)
 int pyfmt_strcmp(const char *a, const char *b)
 {
 	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-	while (*x && *x == *y)
+	while (*x && *x == *y && *x < 0x80)
 		x++, y++;
-	if (*x == *y)
-		return 0;
-	/* U+0000 is stored as C0 80 and sorts before everything else. */
-	if (*x == 0)
-		return -1;
-	if (*y == 0)
-		return 1;
-	if (*x == 0xC0)
-		return -1;
-	if (*y == 0xC0)
-		return 1;
-	return *x < *y ? -1 : 1;
+	/*
+	 * Code point by code point from here: U+0000 is stored as C0 80, and a
+	 * byte that is not well formed is the code point it prints as (next_cp),
+	 * so the order is that of the text read back from what is printed.
+	 */
+	for (;;) {
+		if (!*x || !*y)
+			return !*x && !*y ? 0 : !*x ? -1 : 1;
+		uint32_t c = next_cp(&x), d = next_cp(&y);
+		if (c != d)
+			return c < d ? -1 : 1;
+	}
 }
 
 int pyfmt_is_portable(const char *s)
