@@ -105,7 +105,7 @@ echo "[{\"neuron_device\": 0, \"nc_count\": 2}, {\"neuron_device\": 1, \"nc_coun
 	# python3, not sh: dash clears its signal mask when it starts, and a
 	# grep it starts may see dash's own mask while dash blocks all for vfork
 	cat >"$BIN/nvidia-smi" <<PY
-#!$(command -v python3)
+#!$(python3 -c "import sys; print(sys.executable)")
 mask = [l.split()[1] for l in open("/proc/self/status") if l.startswith("SigBlk")][0]
 open("$BATS_TEST_TMPDIR/mask", "w").write(mask)
 print("GPU 0: x")
