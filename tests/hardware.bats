@@ -86,11 +86,14 @@ echo "[{\"neuron_device\": 0, \"nc_count\": 2}, {\"neuron_device\": 1, \"nc_coun
 }
 
 @test "Neuron cores: 0 with a warning when neuron-ls prints something else" {
-	fake_tool neuron-ls 'echo "not json"'
-	run --separate-stderr "$SMSHIM" env --format=json
-	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"WARNING"*"neuron-ls"* ]]
-	printf '%s' "$output" | python3 -c 'import json,sys; assert json.load(sys.stdin)["SM_NUM_NEURONS"] == "0"'
+	# not JSON; and JSON whose text is not UTF-8 (Python could not decode it)
+	for said in 'echo "not json"' "printf '[{\"name\": \"\\377\", \"nc_count\": 2}]'"; do
+		fake_tool neuron-ls "$said"
+		run --separate-stderr "$SMSHIM" env --format=json
+		[ "$status" -eq 0 ]
+		[[ "$stderr" == *"WARNING"*"neuron-ls"* ]]
+		printf '%s' "$output" | python3 -c 'import json,sys; assert json.load(sys.stdin)["SM_NUM_NEURONS"] == "0"'
+	done
 }
 
 @test "an override that is not a count is a usage error (64)" {

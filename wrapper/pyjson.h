@@ -13,6 +13,10 @@
  *   - strings are "modified UTF-8": U+0000 is stored as the bytes C0 80 and a
  *     lone surrogate escape (\ud800) as its three-byte form, so every string
  *     is a C string and still says exactly what the JSON text said.
+ *
+ * A string that is not modified UTF-8 is refused ("Invalid UTF-8"): Python
+ * could not have decoded such a text, and two different byte strings must
+ * never stand for the same string.
  */
 #ifndef SMSHIM_PYJSON_H
 #define SMSHIM_PYJSON_H
