@@ -19,8 +19,9 @@
 
 /*
  * Decode one code point of modified UTF-8 at *s and advance.  Bytes that
- * are not well formed decode as themselves, one at a time, so that nothing
- * can read past the end of the string.
+ * are not well formed (an overlong form too) decode as themselves, one at a
+ * time, so that nothing can read past the end of the string and what is
+ * printed with \u escapes reads back as the same text.
  */
 static uint32_t next_cp(const unsigned char **s)
 {
@@ -47,6 +48,12 @@ static uint32_t next_cp(const unsigned char **s)
 			return p[0];
 		}
 		c = (c << 6) | (p[i] & 0x3F);
+	}
+	/* an overlong form (but C0 80, the stored U+0000) is not the character it spells */
+	static const uint32_t least[] = {0, 0x80, 0x800, 0x10000};
+	if ((c < least[n] && !(n == 1 && c == 0)) || c > 0x10FFFF) {
+		*s = p + 1;
+		return p[0];
 	}
 	*s = p + n + 1;
 	return c;
