@@ -15,47 +15,25 @@
 #include <unistr.h>
 #include <unictype.h>
 
+#include "pyjson.h"
+
 /* ------------------------------------------------------------- code points */
 
 /*
  * Decode one code point of modified UTF-8 at *s and advance.  Bytes that
- * are not well formed (an overlong form too) decode as themselves, one at a
- * time, so that nothing can read past the end of the string and what is
- * printed with \u escapes reads back as the same text.
+ * are not a character (pyjson_char) decode as themselves, one at a time, so
+ * that nothing can read past the end of the string and what is printed with
+ * \u escapes reads back as the same text.
  */
 static uint32_t next_cp(const unsigned char **s)
 {
-	const unsigned char *p = *s;
-	uint32_t c = p[0];
-	int n = 0;
-	if (c < 0x80) {
-		*s = p + 1;
-		return c;
+	uint32_t c;
+	size_t n = pyjson_char((const char *)*s, SIZE_MAX, &c); /* stops at the NUL */
+	if (n == 0) {
+		c = **s;
+		n = 1;
 	}
-	if (c >= 0xC0 && c < 0xE0)
-		n = 1, c &= 0x1F;
-	else if (c >= 0xE0 && c < 0xF0)
-		n = 2, c &= 0x0F;
-	else if (c >= 0xF0 && c < 0xF8)
-		n = 3, c &= 0x07;
-	else {
-		*s = p + 1;
-		return c;
-	}
-	for (int i = 1; i <= n; i++) {
-		if ((p[i] & 0xC0) != 0x80) {
-			*s = p + 1;
-			return p[0];
-		}
-		c = (c << 6) | (p[i] & 0x3F);
-	}
-	/* an overlong form (but C0 80, the stored U+0000) is not the character it spells */
-	static const uint32_t least[] = {0, 0x80, 0x800, 0x10000};
-	if ((c < least[n] && !(n == 1 && c == 0)) || c > 0x10FFFF) {
-		*s = p + 1;
-		return p[0];
-	}
-	*s = p + n + 1;
+	*s += n;
 	return c;
 }
 

@@ -123,25 +123,24 @@ static void put_cp(struct buf *b, unsigned long cp)
 	buf_add(b, out, n);
 }
 
-/*
- * The length of the character at s (at most `left` bytes) in modified UTF-8:
- * well-formed UTF-8, or a surrogate in its three-byte form; 0 when it is not
- * one.  Every text that reaches the parser is one Python could hold, so no
- * two different byte strings may decode to the same string (an overlong
- * C1 81 is not "A").  C0 80 is left to the caller: it is a control character.
- */
-static size_t char_len(const unsigned char *s, size_t left)
+size_t pyjson_char(const char *s, size_t left, uint32_t *cp)
 {
-	unsigned char c = s[0];
-	size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-		 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t c = u[0];
+	size_t n = c < 0x80 ? 1 : c < 0xC0 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : 0;
 	if (n == 0 || n > left)
 		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
+	if (n > 1)
+		c &= 0x7Fu >> n;
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xC0) != 0x80)
 			return 0;
-	if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
-		return 0; /* overlong, or beyond U+10FFFF */
+		c = (c << 6) | (u[i] & 0x3F);
+	}
+	static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+	if ((c < least[n] && !(n == 2 && c == 0)) || c > 0x10FFFF)
+		return 0;
+	*cp = c;
 	return n;
 }
 
@@ -177,7 +176,8 @@ static char *scan_string(struct parser *p)
 				unsigned char d = (unsigned char)p->s[run];
 				if (d == '"' || d == '\\' || d < 0x20 || d == 0xC0)
 					break;
-				size_t n = char_len((const unsigned char *)p->s + run, p->len - run);
+				uint32_t cp;
+				size_t n = pyjson_char(p->s + run, p->len - run, &cp);
 				if (n == 0) {
 					buf_free(&b);
 					fail(p, run, "Invalid UTF-8 at");

@@ -22,6 +22,7 @@
 #define SMSHIM_PYJSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -37,6 +38,16 @@ struct pyjson_error {
  * returns NULL.  Call once before building any tree.
  */
 void pyjson_init(void);
+
+/*
+ * The character at s in modified UTF-8, reading at most `left` bytes:
+ * returns its length (1 to 4) with its code point in *cp, or 0 when the
+ * bytes there are not one: a stray or cut-short byte, an overlong form
+ * (but C0 80, the stored U+0000) or beyond U+10FFFF.  A surrogate in its
+ * three-byte form is one.  The reader accepts and the printer decodes by
+ * this one rule, so what is printed reads back as the same text.
+ */
+size_t pyjson_char(const char *s, size_t left, uint32_t *cp);
 
 /*
  * Parse `len` bytes of JSON text (valid UTF-8 or modified UTF-8).
