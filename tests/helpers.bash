@@ -119,3 +119,14 @@ assert_error_line() {
 		;;
 	esac
 }
+
+# wait_for FILE: until FILE exists, at most 10 s.
+wait_for() {
+	local i
+	for i in $(seq 200); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for $1" >&2
+	return 1
+}

@@ -123,17 +123,6 @@ ns_init() {
 	return 1
 }
 
-# wait_for FILE: until FILE exists, at most 10 s.
-wait_for() {
-	local i
-	for i in $(seq 200); do
-		[ -e "$1" ] && return 0
-		sleep 0.05
-	done
-	echo "timed out waiting for $1" >&2
-	return 1
-}
-
 # ---------------------------------------------------------------- the build
 
 @test "libsmshim.so links only libc, exports nothing, and has a soname" {

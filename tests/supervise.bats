@@ -52,16 +52,6 @@ start_bg() {
 	PID=$!
 }
 
-# wait_for FILE: until FILE exists (at most 10 s)
-wait_for() {
-	for _ in $(seq 100); do
-		[ -e "$1" ] && return 0
-		sleep 0.1
-	done
-	echo "timed out waiting for $1" >&2
-	return 1
-}
-
 @test "SIGTERM reaches a script that traps it: it checkpoints and exits 0" {
 	cat >"$BATS_TEST_TMPDIR/train.sh" <<'SH'
 #!/bin/sh
